@@ -1,0 +1,1 @@
+"""Turn audio into normalized medical text with word timings."""

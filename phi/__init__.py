@@ -1,0 +1,1 @@
+"""Find protected health information (PHI) in transcripts."""

@@ -1,0 +1,1 @@
+"""The edge: speak the Transcribe Medical protocols, authenticate callers and run jobs."""

@@ -1,0 +1,1 @@
+"""The `clinscribe` subcommands, one module each; each exposes `register(subparsers)`."""

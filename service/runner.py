@@ -1,0 +1,115 @@
+"""Runs one claimed job end to end: media in, recognition, transcript out, outcome recorded."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import structlog
+
+from medical import audio
+from medical.batch import ItemStage, recognize
+from medical.recognizer import DecodeOptions, Recognizer
+from medical.transcript import build_transcript
+from service.jobs import output_key
+from service.store.base import BlobNotFound, BlobStores
+from service.store.records import JobRecord
+
+log = structlog.get_logger(__name__)
+
+MEDIA_NOT_FOUND = (
+    "The URI that you provided doesn't point to an S3 object. Make sure that the object exists and try your "
+    "request again."
+)
+INTERNAL = "An internal error occurred while processing the job. Try your request again."
+
+
+class JobFailed(Exception):
+    """The job can't complete; the message is its FailureReason."""
+
+
+class JobRunner:
+    def __init__(
+        self,
+        recognizer: Recognizer,
+        buckets: BlobStores,
+        stages: Sequence[ItemStage] = (),
+        output_is_local: bool = True,
+    ) -> None:
+        self.recognizer = recognizer
+        self.buckets = buckets
+        self.stages = stages
+        self.output_is_local = output_is_local
+
+    def run(self, job: JobRecord) -> JobRecord:
+        """Fill in the job's outcome; never raises for a bad job, only records FAILED."""
+        started = time.monotonic()
+        try:
+            self._transcribe(job)
+            job.status, job.failure_reason = "COMPLETED", None
+        except JobFailed as exc:
+            job.status, job.failure_reason = "FAILED", str(exc)
+        except Exception:
+            # Logged without the job's content; the traceback names code, not transcript text.
+            log.exception("job.crashed", job=job.name, account=job.account_id)
+            job.status, job.failure_reason = "FAILED", INTERNAL
+        job.completion_time = time.time()
+        log.info("job.finished", job=job.name, status=job.status, seconds=round(time.monotonic() - started, 3))
+        return job
+
+    def _media(self, account_id: str, uri: str) -> bytes:
+        if uri.startswith("file://"):
+            path = Path(uri[7:])
+            if not path.is_file():
+                raise JobFailed(f"The file {uri} doesn't exist. Check the media URI and try your request again.")
+            size = path.stat().st_size
+            if size > audio.MAX_BYTES:
+                raise JobFailed(_too_big(size))
+            return path.read_bytes()
+        bucket, _, key = uri[5:].partition("/")
+        try:
+            data = self.buckets(account_id).get(bucket, key)
+        except BlobNotFound as exc:
+            raise JobFailed(MEDIA_NOT_FOUND) from exc
+        if len(data) > audio.MAX_BYTES:
+            raise JobFailed(_too_big(len(data)))
+        return data
+
+    def _transcribe(self, job: JobRecord) -> None:
+        request = job.request
+        data = self._media(job.account_id, request["Media"]["MediaFileUri"])
+        try:
+            decoded = audio.decode(data)
+            audio.check_declared(decoded.info, request.get("MediaFormat"), request.get("MediaSampleRateHertz"))
+        except audio.MediaError as exc:
+            raise JobFailed(str(exc)) from exc
+        options = DecodeOptions(specialty=request["Specialty"], type=request["Type"])
+        items = recognize(self.recognizer, decoded.mono, options, self.stages)
+        document = build_transcript(job.name, job.account_id, items)
+        bucket, key = request["OutputBucketName"], output_key(request, job.name)
+        blobs = self.buckets(job.account_id)
+        try:
+            blobs.put(bucket, key, json.dumps(document).encode(), "application/json")
+        except Exception as exc:
+            raise JobFailed(
+                f"The transcript couldn't be written to s3://{bucket}/{key}. Check that the output bucket "
+                "exists and is writable, and try your request again."
+            ) from exc
+        job.transcript_uri = blobs.url(bucket, key)
+        job.output_location = {"store": "local" if self.output_is_local else "s3", "bucket": bucket, "key": key}
+
+
+def _too_big(size: int) -> str:
+    return (
+        f"The media file is {size / 1024**3:.2f} GB; the maximum size is 2 GB. Reduce the file size and try your "
+        "request again."
+    )
+
+
+def discard_output(buckets: BlobStores, job: JobRecord) -> None:
+    """Remove the transcript of a job deleted while it ran, so nothing outlives its record."""
+    location = job.output_location
+    if location.get("store") == "local":
+        buckets(job.account_id).delete(location["bucket"], location["key"])

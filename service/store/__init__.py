@@ -1,0 +1,1 @@
+"""Storage behind small interfaces: jobs, access keys and blobs, embedded or scale-out."""

@@ -1,0 +1,1 @@
+"""What words to expect: custom vocabularies and specialty lexicons."""

@@ -67,7 +67,7 @@ def _open(source: bytes | BinaryIO) -> av.container.InputContainer:
     stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     try:
         return av.open(stream, mode="r", metadata_errors="ignore")
-    except (av.error.InvalidDataError, av.error.ValueError, av.error.EOFError) as exc:
+    except (av.error.FFmpegError, ValueError, EOFError) as exc:
         raise MediaError(
             "The media file couldn't be decoded. Make sure it is a valid FLAC, MP3, MP4, Ogg, WebM, AMR "
             "or WAV file and try your request again."

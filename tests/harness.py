@@ -203,6 +203,10 @@ def raw_call(
     req = urllib.request.Request(prepared.url, data=data, headers=dict(prepared.headers), method="POST")
     try:
         with urllib.request.urlopen(req, timeout=30) as response:
-            return RawResponse(response.status, {k.lower(): v for k, v in response.headers.items()}, json.loads(response.read() or b"{}"))
+            return _raw(response.status, response.headers, response.read())
     except urllib.error.HTTPError as error:
-        return RawResponse(error.code, {k.lower(): v for k, v in error.headers.items()}, json.loads(error.read() or b"{}"))
+        return _raw(error.code, error.headers, error.read())
+
+
+def _raw(status: int, headers: Any, body: bytes) -> RawResponse:
+    return RawResponse(status, {k.lower(): v for k, v in headers.items()}, json.loads(body or b"{}"))

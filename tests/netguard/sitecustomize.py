@@ -29,9 +29,8 @@ def _guard(event: str, args: tuple) -> None:
         sock, address = args
         if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_local(address[0]):
             raise ConnectionRefusedError(f"network use blocked in tests: connect to {address!r}")
-    elif event == "socket.getaddrinfo":
-        if not _is_local(args[0]):
-            raise socket.gaierror(f"network use blocked in tests: lookup of {args[0]!r}")
+    elif event == "socket.getaddrinfo" and not _is_local(args[0]):
+        raise socket.gaierror(f"network use blocked in tests: lookup of {args[0]!r}")
 
 
 sys.addaudithook(_guard)

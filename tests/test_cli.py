@@ -1,0 +1,57 @@
+"""The console script: transcribe, model and media subcommands as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from tests.harness import CLINSCRIBE, child_env
+
+
+def _run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([str(CLINSCRIBE), *args], env=child_env(), capture_output=True, input=stdin, timeout=300)
+
+
+def test_transcribe_prints_the_transcript(fixtures_dir: Path) -> None:
+    result = _run("transcribe", str(fixtures_dir / "audio" / "jfk.flac"))
+    assert result.returncode == 0, result.stderr.decode()
+    assert "ask not what your country can do for you" in result.stdout.decode().lower()
+
+
+def test_transcribe_json(fixtures_dir: Path) -> None:
+    result = _run("transcribe", str(fixtures_dir / "audio" / "en-gb.webm"), "--json", "--type", "CONVERSATION")
+    assert result.returncode == 0, result.stderr.decode()
+    document = json.loads(result.stdout)
+    assert document["status"] == "COMPLETED"
+    assert document["results"]["items"][0]["type"] == "pronunciation"
+
+
+def test_transcribe_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not audio")
+    result = _run("transcribe", str(bad))
+    assert result.returncode == 2
+    assert "couldn't be decoded" in result.stderr.decode()
+    assert _run("transcribe", str(tmp_path / "absent.wav")).returncode == 2
+
+
+def test_model_path_and_install_are_idempotent() -> None:
+    path = _run("model", "path").stdout.decode().strip()
+    assert Path(path, "model.bin").is_file()
+    result = _run("model", "install")
+    assert result.returncode == 0 and "verified" in result.stdout.decode()
+
+
+def test_media_put_needs_an_account_when_ambiguous(tmp_path: Path) -> None:
+    clip = tmp_path / "clip.wav"
+    clip.write_bytes(b"RIFF")
+    result = _run("media", "put", str(clip), "s3://bucket-one/clip.wav", "--data-dir", str(tmp_path / "empty"))
+    assert result.returncode != 0
+    assert "--account" in result.stderr.decode()
+    result = _run("media", "put", str(clip), "not-a-uri", "--account", "111122223333", "--data-dir", str(tmp_path))
+    assert result.returncode != 0 and "s3://" in result.stderr.decode()
+    result = _run("media", "put", str(clip), "s3://bucket-one/a/clip.wav", "--account", "111122223333",
+                  "--data-dir", str(tmp_path))
+    assert result.returncode == 0
+    assert (tmp_path / "buckets" / "111122223333" / "bucket-one" / "a" / "clip.wav").read_bytes() == b"RIFF"

@@ -13,6 +13,7 @@ COMMANDS = (
     "transcribe",
     "media",
     "model",
+    "audit",
 )
 
 

@@ -6,11 +6,14 @@ import uuid
 from typing import Any
 from xml.sax.saxutils import escape
 
+import anyio
 import structlog
 from litestar import Litestar, Request, Response, get, post
 from litestar.exceptions import HTTPException
 
+from audit.entry import SUCCESS
 from service import rpc, sigv4
+from service.edge_audit import ApiCall
 from service.errors import InternalFailureException, NoSuchKey, ServiceError
 from service.services import Services
 from service.store.base import BlobNotFound
@@ -43,16 +46,21 @@ def _request_id(request: Request[Any, Any, Any]) -> str:
 @post("/", status_code=200)
 async def rpc_endpoint(request: Request[Any, Any, Any]) -> Response[bytes]:
     services = _services(request)
-    signed = await _signed(request)
-    caller = sigv4.verify(signed, services.secret_for, "transcribe")
-    name = rpc.operation_name(request.headers.get("x-amz-target"))
-    body = rpc.call(name, services.jobs, caller, rpc.decode_request(name, signed.body))
-    if name == "StartMedicalTranscriptionJob":
+    call = ApiCall(request_id=_request_id(request), source=request.client.host if request.client else "")
+    try:
+        signed = await _signed(request)
+        call.caller = sigv4.verify(signed, services.secret_for, "transcribe")
+        call.operation = rpc.operation_name(request.headers.get("x-amz-target"))
+        decoded = rpc.decode_request(call.operation, signed.body)
+        call.resource = rpc.resource_of(decoded)
+        body = rpc.call(call.operation, services.jobs, call.caller, decoded)
+    except ServiceError as exc:
+        await anyio.to_thread.run_sync(services.record, call, exc.type)
+        raise
+    await anyio.to_thread.run_sync(services.record, call, SUCCESS)
+    if call.operation == "StartMedicalTranscriptionJob":
         services.workers.wake()
-    log.info("api.call", operation=name, account=caller.account_id, request_id=_request_id(request))
-    return Response(
-        body, media_type=rpc.CONTENT_TYPE, headers={"x-amzn-RequestId": _request_id(request)}
-    )
+    return Response(body, media_type=rpc.CONTENT_TYPE, headers={"x-amzn-RequestId": call.request_id})
 
 
 @get("/{bucket:str}/{key:path}")

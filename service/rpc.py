@@ -73,3 +73,9 @@ def call(name: str, jobs: JobService, caller: Caller, request: msgspec.Struct) -
 
 def encode_error(error: ServiceError) -> bytes:
     return _encoder.encode(error.body())
+
+
+def resource_of(request: msgspec.Struct) -> str:
+    """The audit resource a request names; job names are pattern-checked by now, so safe to record."""
+    name = getattr(request, "MedicalTranscriptionJobName", None)
+    return f"medical-transcription-job/{name}" if name else ""

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 
 import structlog
 
+from audit.log import AuditLog
 from medical.recognizer import Recognizer
 from medical.whisper_engine import EngineConfig, WhisperRecognizer
 from service.config import Settings
 from service.credentials import Bootstrap, ensure_bootstrap_key
+from service.edge_audit import ApiCall
 from service.jobs import JobLimits, JobService
 from service.runner import JobRunner
 from service.store.base import BlobStores, KeyStore
@@ -30,6 +32,7 @@ class Services:
     jobs: JobService
     workers: WorkerPool
     bootstrap: Bootstrap
+    audit: AuditLog
     _started: threading.Event = field(default_factory=threading.Event)
 
     def secret_for(self, access_key_id: str) -> tuple[str, str] | None:
@@ -38,12 +41,18 @@ class Services:
             return None
         return key.secret_access_key, key.account_id
 
+    def record(self, call: ApiCall, outcome: str) -> None:
+        """Append one audit entry; blocks for a disk sync, so call it off the event loop."""
+        key = self.keys.get(call.caller.access_key_id) if call.caller else None
+        self.audit.append(call.event(outcome, key.role if key else "transcriber"))
+
     def start(self) -> None:
         self.workers.start()
         self._started.set()
 
     def stop(self) -> None:
         self.workers.stop()
+        self.audit.close()
 
     def ready(self) -> bool:
         return self._started.is_set()
@@ -80,4 +89,5 @@ def build_services(settings: Settings, recognizer: Recognizer | None = None) -> 
     runner = JobRunner(recognizer, buckets, output_is_local=not settings.s3_endpoint_url)
     jobs = JobService(job_store, buckets, JobLimits(settings.max_jobs_per_account, settings.media_root))
     workers = WorkerPool(job_store, runner, size=settings.workers)
-    return Services(settings, keys, buckets, jobs, workers, bootstrap)
+    audit = AuditLog(data_dir / "audit")
+    return Services(settings, keys, buckets, jobs, workers, bootstrap, audit)

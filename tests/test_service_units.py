@@ -15,11 +15,13 @@ import soundfile
 from medical.items import Word
 from medical.recognizer import DecodeOptions, Segment
 from service.runner import JobRunner
-from service.store.base import JobExists, TooManyJobs
+from service.store.base import JobExists, JobStore, TooManyJobs
 from service.store.blobs import InvalidLocation, LocalBlobStore, LocalBuckets, parse_s3_uri
+from service.store.postgres import PostgresDatabase, PostgresJobStore
 from service.store.records import JobRecord
 from service.store.sqlite import SqliteDatabase, SqliteJobStore
 from service.workers import WorkerPool
+from tests.pg import fresh_schema
 
 ACCOUNT = "111122223333"
 
@@ -46,15 +48,24 @@ def _job(name: str, created: float = 0.0) -> JobRecord:
     return JobRecord(ACCOUNT, name, request, creation_time=created or time.time())
 
 
-def test_store_claims_oldest_first_once(tmp_path: Path) -> None:
-    store = SqliteJobStore(SqliteDatabase(tmp_path / "db.sqlite3"))
+@pytest.fixture(params=["sqlite", "postgres"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
+    """The same behaviour is required of the embedded and the scale-out job store."""
+    if request.param == "sqlite":
+        yield SqliteJobStore(SqliteDatabase(tmp_path / "db.sqlite3"))
+        return
+    with fresh_schema() as url:
+        yield PostgresJobStore(PostgresDatabase(url))
+
+
+def test_store_claims_oldest_first_once(store: JobStore) -> None:
     for i in range(20):
         store.create(_job(f"j{i:02d}", created=1000.0 + i), max_active=250)
     claimed: list[str] = []
     lock = threading.Lock()
 
     def claim() -> None:
-        while (job := store.claim_next(time.time())) is not None:
+        while (job := store.claim_next(time.time(), threading.current_thread().name, 60)) is not None:
             with lock:
                 claimed.append(job.name)
 
@@ -64,12 +75,27 @@ def test_store_claims_oldest_first_once(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert sorted(claimed) == [f"j{i:02d}" for i in range(20)]
-    assert store.requeue_interrupted() == 20
-    assert store.claim_next(time.time()).name == "j00"  # type: ignore[union-attr]
+    if isinstance(store, SqliteJobStore):
+        assert store.requeue_interrupted() == 20
+        assert store.claim_next(time.time(), "w", 60).name == "j00"  # type: ignore[union-attr]
 
 
-def test_store_refuses_duplicates_and_over_limit(tmp_path: Path) -> None:
-    store = SqliteJobStore(SqliteDatabase(tmp_path / "db.sqlite3"))
+def test_expired_lease_is_taken_over(store: JobStore) -> None:
+    store.create(_job("leased", created=1.0), max_active=250)
+    first = store.claim_next(1000.0, "worker-a", 60)
+    assert first is not None and store.claim_next(1030.0, "worker-b", 60) is None
+    assert store.heartbeat(first, "worker-a", 1050.0, 60)  # renewed until 1110
+    assert store.claim_next(1100.0, "worker-b", 60) is None
+    second = store.claim_next(1111.0, "worker-b", 60)
+    assert second is not None and second.attempts == 2
+    first.status = "COMPLETED"
+    assert not store.finish(first, "worker-a")  # no longer its lease
+    assert not store.heartbeat(first, "worker-a", 1112.0, 60)
+    second.status = "COMPLETED"
+    assert store.finish(second, "worker-b")
+
+
+def test_store_refuses_duplicates_and_over_limit(store: JobStore) -> None:
     store.create(_job("a"), max_active=2)
     with pytest.raises(JobExists):
         store.create(_job("a"), max_active=2)
@@ -85,7 +111,9 @@ def test_store_refuses_duplicates_and_over_limit(tmp_path: Path) -> None:
 def test_schema_migrates_once(tmp_path: Path) -> None:
     SqliteDatabase(tmp_path / "db.sqlite3")
     db = SqliteDatabase(tmp_path / "db.sqlite3")
-    assert db.connection().execute("PRAGMA user_version").fetchone()[0] == 1
+    from service.store.sqlite import MIGRATIONS
+
+    assert db.connection().execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
 def _wav() -> bytes:
@@ -122,10 +150,10 @@ def test_completed_job_writes_output(tmp_path: Path) -> None:
     recognizer = SlowFakeRecognizer()
     recognizer.release.set()
     store.create(_job("kept"), max_active=250)
-    job = store.claim_next(time.time())
+    job = store.claim_next(time.time(), "w", 60)
     assert job is not None
     finished = JobRunner(recognizer, buckets).run(job)
-    assert finished.status == "COMPLETED" and store.finish(finished)
+    assert finished.status == "COMPLETED" and store.finish(finished, "w")
     assert (tmp_path / "buckets" / ACCOUNT / "out-bucket" / "medical" / "kept.json").is_file()
     assert finished.transcript_uri == "http://127.0.0.1:1/out-bucket/medical/kept.json"
 
@@ -142,3 +170,17 @@ def test_parse_s3_uri() -> None:
     for bad in ("s3://bucket-a", "https://bucket-a/k", "s3:///k"):
         with pytest.raises(InvalidLocation):
             parse_s3_uri(bad)
+
+
+def test_store_lists_newest_first_with_filters(store: JobStore) -> None:
+    for i in range(6):
+        job = _job(f"{'alpha' if i % 2 else 'beta'}_{i}", created=100.0 + i)
+        store.create(job, max_active=250)
+    page = store.list(ACCOUNT, None, None, None, 4)
+    assert [j.name for j in page.jobs] == ["alpha_5", "beta_4", "alpha_3", "beta_2"]
+    rest = store.list(ACCOUNT, None, None, page.last, 4)
+    assert [j.name for j in rest.jobs] == ["alpha_1", "beta_0"] and rest.last is None
+    # "_" is a literal, not a wildcard; the match ignores case.
+    assert [j.name for j in store.list(ACCOUNT, None, "ALPHA_", None, 10).jobs] == ["alpha_5", "alpha_3", "alpha_1"]
+    assert store.list(ACCOUNT, "COMPLETED", None, None, 10).jobs == []
+    assert store.delete(ACCOUNT, "alpha_5") is not None and store.delete(ACCOUNT, "alpha_5") is None

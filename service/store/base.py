@@ -34,14 +34,17 @@ class JobStore(Protocol):
 
     def delete(self, account_id: str, name: str) -> JobRecord | None: ...
 
-    def claim_next(self, now: float) -> JobRecord | None:
-        """Move the oldest QUEUED job to IN_PROGRESS and return it, or None."""
+    def claim_next(self, now: float, owner: str, lease_s: float) -> JobRecord | None:
+        """Lease the oldest QUEUED job (or one whose lease expired) to `owner`, IN_PROGRESS; or None."""
 
-    def finish(self, job: JobRecord) -> bool:
-        """Store the outcome of a claimed job; False when it was deleted meanwhile."""
+    def heartbeat(self, job: JobRecord, owner: str, now: float, lease_s: float) -> bool:
+        """Extend the lease; False when the job was deleted or its lease passed to another worker."""
+
+    def finish(self, job: JobRecord, owner: str) -> bool:
+        """Store the outcome of a leased job; False when it was deleted or is no longer ours."""
 
     def requeue_interrupted(self) -> int:
-        """Put IN_PROGRESS jobs back in the queue (after a restart of the only worker process)."""
+        """Embedded single-process mode: put every IN_PROGRESS job back in the queue at start-up."""
 
 
 class KeyStore(Protocol):

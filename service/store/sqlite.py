@@ -41,6 +41,10 @@ MIGRATIONS = (
         revoked INTEGER NOT NULL DEFAULT 0
     );
     """,
+    """
+    ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+    ALTER TABLE jobs ADD COLUMN lease_expires REAL;
+    """,
 )
 
 _JOB_COLUMNS = (
@@ -178,10 +182,12 @@ class SqliteJobStore:
             conn.execute("DELETE FROM jobs WHERE account_id = ? AND name = ?", (account_id, name))
             return _job(row)
 
-    def claim_next(self, now: float) -> JobRecord | None:
+    def claim_next(self, now: float, owner: str, lease_s: float) -> JobRecord | None:
         with self.db.transaction() as conn:
             row = conn.execute(
-                f"SELECT {_JOB_COLUMNS} FROM jobs WHERE status = 'QUEUED' ORDER BY creation_time LIMIT 1"
+                f"SELECT {_JOB_COLUMNS} FROM jobs WHERE status = 'QUEUED' "
+                "OR (status = 'IN_PROGRESS' AND lease_expires < ?) ORDER BY creation_time LIMIT 1",
+                (now,),
             ).fetchone()
             if row is None:
                 return None
@@ -189,24 +195,37 @@ class SqliteJobStore:
             job.status, job.attempts = "IN_PROGRESS", job.attempts + 1
             job.start_time = job.start_time or now
             conn.execute(
-                "UPDATE jobs SET status = ?, start_time = ?, attempts = ? WHERE account_id = ? AND name = ?",
-                (job.status, job.start_time, job.attempts, job.account_id, job.name),
+                "UPDATE jobs SET status = ?, start_time = ?, attempts = ?, lease_owner = ?, lease_expires = ? "
+                "WHERE account_id = ? AND name = ?",
+                (job.status, job.start_time, job.attempts, owner, now + lease_s, job.account_id, job.name),
             )
             return job
 
-    def finish(self, job: JobRecord) -> bool:
+    def heartbeat(self, job: JobRecord, owner: str, now: float, lease_s: float) -> bool:
+        with self.db.transaction() as conn:
+            return conn.execute(
+                "UPDATE jobs SET lease_expires = ? WHERE account_id = ? AND name = ? AND lease_owner = ? "
+                "AND status = 'IN_PROGRESS'",
+                (now + lease_s, job.account_id, job.name, owner),
+            ).rowcount == 1
+
+    def finish(self, job: JobRecord, owner: str) -> bool:
         with self.db.transaction() as conn:
             cursor = conn.execute(
                 "UPDATE jobs SET status = ?, completion_time = ?, failure_reason = ?, transcript_uri = ?, "
-                "output_location = ? WHERE account_id = ? AND name = ? AND status = 'IN_PROGRESS'",
+                "output_location = ?, lease_owner = NULL, lease_expires = NULL "
+                "WHERE account_id = ? AND name = ? AND status = 'IN_PROGRESS' AND lease_owner = ?",
                 (job.status, job.completion_time, job.failure_reason, job.transcript_uri,
-                 json.dumps(job.output_location), job.account_id, job.name),
+                 json.dumps(job.output_location), job.account_id, job.name, owner),
             )
             return cursor.rowcount == 1
 
     def requeue_interrupted(self) -> int:
         with self.db.transaction() as conn:
-            return conn.execute("UPDATE jobs SET status = 'QUEUED' WHERE status = 'IN_PROGRESS'").rowcount
+            return conn.execute(
+                "UPDATE jobs SET status = 'QUEUED', lease_owner = NULL, lease_expires = NULL "
+                "WHERE status = 'IN_PROGRESS'"
+            ).rowcount
 
 
 class SqliteKeyStore:

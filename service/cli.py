@@ -14,6 +14,7 @@ COMMANDS = (
     "media",
     "model",
     "audit",
+    "keys",
 )
 
 

@@ -33,6 +33,8 @@ class Settings:
     # Jobs decoded at once in this process; more than the cores only adds memory.
     workers: int = 1
     max_jobs_per_account: int = 250
+    # postgresql://... for the scale-out store; unset: SQLite in the data directory.
+    database_url: str | None = None
     s3_endpoint_url: str | None = None
     s3_region: str = "us-east-1"
     # file:// media URIs are accepted only below this directory.

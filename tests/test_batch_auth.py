@@ -132,3 +132,15 @@ def test_transcript_download_needs_a_signature(transcribe: Any, s3: Any, server:
     with pytest.raises(urllib.error.HTTPError) as excinfo:
         urllib.request.urlopen(presigned.replace("X-Amz-Signature=", "X-Amz-Signature=0"), timeout=10)
     assert excinfo.value.code == 403
+
+
+def test_revoked_key_is_refused_at_once(server: Server) -> None:
+    keys = SqliteKeyStore(SqliteDatabase(server.data_dir / "clinscribe.sqlite3"))
+    keys.add(AccessKey("CLINTESTKEY000000009", "revoked-secret-0123456789abcdefghijklmno", "777788889999",
+                       "transcriber", time.time()))
+    client = server.client("transcribe", "CLINTESTKEY000000009", "revoked-secret-0123456789abcdefghijklmno")
+    assert client.list_medical_transcription_jobs()["MedicalTranscriptionJobSummaries"] == []
+    keys.revoke("CLINTESTKEY000000009")
+    with pytest.raises(ClientError) as excinfo:
+        client.list_medical_transcription_jobs()
+    assert excinfo.value.response["Error"]["Code"] == "UnrecognizedClientException"

@@ -55,3 +55,18 @@ def test_media_put_needs_an_account_when_ambiguous(tmp_path: Path) -> None:
                   "--data-dir", str(tmp_path))
     assert result.returncode == 0
     assert (tmp_path / "buckets" / "111122223333" / "bucket-one" / "a" / "clip.wav").read_bytes() == b"RIFF"
+
+
+def test_keys_create_list_revoke(tmp_path: Path) -> None:
+    data = ["--data-dir", str(tmp_path)]
+    created = _run("keys", *data, "create", "--role", "compliance")
+    assert created.returncode == 0, created.stderr.decode()
+    key = json.loads(created.stdout)
+    assert key["Role"] == "compliance" and len(key["SecretAccessKey"]) == 40 and key["AccountId"].isdigit()
+    listed = json.loads(_run("keys", *data, "list", "--json").stdout)
+    assert listed == [{"AccessKeyId": key["AccessKeyId"], "AccountId": key["AccountId"], "Role": "compliance",
+                       "Status": "Active"}]
+    assert key["SecretAccessKey"] not in _run("keys", *data, "list").stdout.decode()
+    assert _run("keys", *data, "revoke", key["AccessKeyId"]).returncode == 0
+    assert json.loads(_run("keys", *data, "list", "--json").stdout)[0]["Status"] == "Revoked"
+    assert _run("keys", *data, "revoke", "CLINNOSUCHKEY").returncode == 1

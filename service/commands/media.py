@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from service.config import load_settings
+from service.store.backends import open_stores
 from service.store.blobs import InvalidLocation, LocalBuckets, parse_s3_uri
-from service.store.sqlite import SqliteDatabase, SqliteKeyStore
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def _put(args: argparse.Namespace) -> int:
         raise SystemExit(f"clinscribe media put: {exc}") from exc
     account = args.account
     if account is None:
-        accounts = {k.account_id for k in SqliteKeyStore(SqliteDatabase(settings.database_path)).list()}
+        accounts = {k.account_id for k in open_stores(settings).keys.list() if not k.revoked}
         if len(accounts) != 1:
             raise SystemExit(
                 "clinscribe media put: this server has "

@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic medical speech they run on."""

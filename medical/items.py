@@ -56,7 +56,7 @@ def items_from_words(words: Iterable[Word]) -> list[Item]:
     own item after (or before) the word. Apostrophes inside a word ("patient's") stay.
     """
     items: list[Item] = []
-    for word in words:
+    for word in _join_continuations(words):
         text = word.text.strip()
         if not text:
             continue
@@ -80,6 +80,19 @@ def items_from_words(words: Iterable[Word]) -> list[Item]:
         for mark in _sentence_marks(trailing):
             items.append(Item(mark, "punctuation", confidence=0.0))
     return items
+
+
+def _join_continuations(words: Iterable[Word]) -> list[Word]:
+    """Whisper starts every word with a space; a piece without one ("38" + ".5") belongs to the word before."""
+    joined: list[Word] = []
+    for word in words:
+        if joined and word.text and not word.text[0].isspace():
+            last = joined[-1]
+            joined[-1] = Word(last.text + word.text, last.start, max(last.end, word.end),
+                              min(last.confidence, word.confidence))
+        else:
+            joined.append(word)
+    return joined
 
 
 def _keeps_final_dot(core: str) -> bool:

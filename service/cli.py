@@ -15,6 +15,7 @@ COMMANDS = (
     "model",
     "audit",
     "keys",
+    "normalize",
 )
 
 

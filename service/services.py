@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 import structlog
 
 from audit.log import AuditLog
+from medical.batch import ItemStage
+from medical.normalize import normalize_items
 from medical.recognizer import Recognizer
 from medical.whisper_engine import EngineConfig, WhisperRecognizer
 from service.config import Settings
@@ -22,6 +24,9 @@ from service.store.sqlite import SqliteDatabase, SqliteJobStore, SqliteKeyStore
 from service.workers import WorkerPool
 
 log = structlog.get_logger(__name__)
+
+# What every batch transcript passes through after recognition, in order.
+BATCH_STAGES: tuple[ItemStage, ...] = (normalize_items,)
 
 
 @dataclass
@@ -86,7 +91,7 @@ def build_services(settings: Settings, recognizer: Recognizer | None = None) -> 
             num_workers=settings.workers,
         )
     )
-    runner = JobRunner(recognizer, buckets, output_is_local=not settings.s3_endpoint_url)
+    runner = JobRunner(recognizer, buckets, stages=BATCH_STAGES, output_is_local=not settings.s3_endpoint_url)
     jobs = JobService(job_store, buckets, JobLimits(settings.max_jobs_per_account, settings.media_root))
     workers = WorkerPool(job_store, runner, size=settings.workers)
     audit = AuditLog(data_dir / "audit")

@@ -25,6 +25,14 @@ def test_punctuation_splits_into_items() -> None:
     assert transcript_text(items) == "Hello, the patient's BP 120/80. At 7 a.m. ok?"
 
 
+def test_pieces_without_a_leading_space_join_the_word_before() -> None:
+    words = [Word(" was", 0.0, 0.3, 0.9), Word(" 38", 0.3, 0.6, 0.8), Word(".5", 0.6, 0.8, 0.7),
+             Word(" degrees.", 0.8, 1.2, 0.9)]
+    items = items_from_words(words)
+    assert [i.content for i in items] == ["was", "38.5", "degrees", "."]
+    assert (items[1].start, items[1].end, items[1].confidence) == (0.3, 0.8, 0.7)
+
+
 def test_item_json_matches_transcribe_format() -> None:
     word = item_json(Item("come", "pronunciation", 4.85, 5.12, 1.0))
     assert word == {"start_time": "4.85", "end_time": "5.12", "alternatives": [{"confidence": "1.0",

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from medical import audio
 from medical.batch import recognize
+from medical.normalize import normalize_items
 from medical.recognizer import DecodeOptions
 from medical.transcript import build_transcript
 from medical.whisper_engine import EngineConfig, WhisperRecognizer
@@ -46,9 +47,10 @@ def _transcribe(args: argparse.Namespace) -> int:
         with Progress(*columns, transient=True) as bar:
             task = bar.add_task("audio", total=decoded.info.duration)
             items = recognize(recognizer, decoded.mono, options,
+                              stages=(normalize_items,),
                               progress=lambda done, _total: bar.update(task, completed=done))
     else:
-        items = recognize(recognizer, decoded.mono, options)
+        items = recognize(recognizer, decoded.mono, options, stages=(normalize_items,))
     document = build_transcript(args.file.stem, "local", items)
     if args.json:
         print(json.dumps(document, indent=2))

@@ -1,0 +1,1 @@
+"""Specialty lexicons: one tab-separated data file per medical specialty, each with its provenance."""

@@ -9,7 +9,8 @@ from medical.normalize import normalize_items, normalize_text
 
 def _items(text: str, step: float = 0.5, speaker: str | None = None) -> list[Item]:
     """Whisper-style items: one word every `step` seconds, confidence falling word by word."""
-    words = [Word(w, k * step, k * step + step * 0.8, 0.99 - 0.01 * k) for k, w in enumerate(text.split())]
+    # Whisper starts every word with a space.
+    words = [Word(" " + w, k * step, k * step + step * 0.8, 0.99 - 0.01 * k) for k, w in enumerate(text.split())]
     items = items_from_words(words)
     return [Item(it.content, it.type, it.start, it.end, it.confidence, speaker=speaker) for it in items]
 

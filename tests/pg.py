@@ -17,10 +17,10 @@ def fresh_schema() -> Iterator[str]:
     """Yield a database URL whose search_path is a new, empty schema; drop it afterwards."""
     schema = f"clinscribe_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")  # type: ignore[arg-type]
+        conn.execute(f"CREATE SCHEMA {schema}")
     separator = "&" if "?" in ADMIN_URL else "?"
     try:
         yield f"{ADMIN_URL}{separator}options=-csearch_path%3D{schema}"
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")  # type: ignore[arg-type]
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")

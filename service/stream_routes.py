@@ -21,6 +21,7 @@ from litestar import asgi
 from service import sigv4
 from service.errors import ServiceError
 from service.stream_errors import BadRequestException, StreamError
+from service.stream_hooks import hooks_for
 from service.stream_input import AudioEventReader
 from service.stream_params import StreamParams, params_from_headers, params_from_query
 from service.stream_pump import ClientGone, Outcome, Transport, in_thread, pump
@@ -92,7 +93,9 @@ async def websocket_stream(scope: Scope, receive: Receive, send: Send) -> None:
             secret=identity.secret, region=identity.region, seed_signature=identity.seed_signature
         )
         session = await in_thread(
-            lambda: StreamSession(params, services.stream_recognizer, AudioEventReader(verifier))
+            lambda: StreamSession(
+                params, services.stream_recognizer, AudioEventReader(verifier), hooks=hooks_for(params)
+            )
         )
         await send({"type": "websocket.accept", "headers": _raw(_accept_headers(params, request_id))})
         log.info("stream.start", transport="websocket", account=identity.account_id, session=params.session_id)
@@ -191,7 +194,9 @@ async def http2_stream(scope: Scope, receive: Receive, send: Send) -> None:
             ChunkSignatureVerifier(secret=secret[0], region=seed.region, seed_signature=seed.signature),
             require_signed=True,
         )
-        session = await in_thread(lambda: StreamSession(params, services.stream_recognizer, reader))
+        session = await in_thread(
+            lambda: StreamSession(params, services.stream_recognizer, reader, hooks=hooks_for(params))
+        )
         response_headers = {
             **params.response_headers(),
             "x-amzn-request-id": request_id,

@@ -282,3 +282,15 @@ def test_signed_envelopes_at_8_khz(ws_server: Server, jfk_pcm: bytes) -> None:
     reply = _run(websocket_stream(url, frames, end=signer.wrap(b"")))
     assert reply.exceptions == [] and reply.close_code == 1000
     assert {"fellow", "americans"} <= set(words(reply.final_text)), reply.final_text
+
+
+def test_stream_results_are_normalized(ws_server: Server) -> None:
+    from bench.synth import synthesize
+
+    audio = synthesize("The blood pressure was one hundred twenty over eighty.", "en-us")
+    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+    reply = _run(websocket_stream(presign(ws_server.url, stream_params()), pcm_frames(pcm, 0.1)))
+    assert reply.exceptions == []
+    assert "BP" in reply.final_text and "120/80" in reply.final_text, reply.final_text
+    item_contents = [i["Content"] for r in reply.finals for i in r["Alternatives"][0]["Items"]]
+    assert "120/80" in item_contents

@@ -16,6 +16,7 @@ COMMANDS = (
     "audit",
     "keys",
     "normalize",
+    "phi",
     "keyring",
 )
 

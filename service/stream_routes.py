@@ -94,7 +94,11 @@ async def websocket_stream(scope: Scope, receive: Receive, send: Send) -> None:
         )
         session = await in_thread(
             lambda: StreamSession(
-                params, services.stream_recognizer, AudioEventReader(verifier), hooks=hooks_for(params)
+                params,
+                services.stream_recognizer,
+                AudioEventReader(verifier),
+                hooks=hooks_for(params),
+                phi=services.phi,
             )
         )
         await send({"type": "websocket.accept", "headers": _raw(_accept_headers(params, request_id))})
@@ -195,7 +199,7 @@ async def http2_stream(scope: Scope, receive: Receive, send: Send) -> None:
             require_signed=True,
         )
         session = await in_thread(
-            lambda: StreamSession(params, services.stream_recognizer, reader, hooks=hooks_for(params))
+            lambda: StreamSession(params, services.stream_recognizer, reader, hooks=hooks_for(params), phi=services.phi)
         )
         response_headers = {
             **params.response_headers(),

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import msgspec
 import numpy as np
 
 from medical.recognizer import DecodeOptions, Recognizer
 from medical.stream_audio import StreamAudioDecoder, StreamAudioError
 from medical.stream_rate import SampleRateCheck
 from medical.streaming import ItemHook, StreamConfig, StreamDecoder, StreamResult
+from phi.labelling import PhiLabeller, stream_entities
 from service.stream_errors import BadRequestException
 from service.stream_input import AudioEventReader
 from service.stream_limits import MAX_STREAM_S
 from service.stream_params import StreamParams
-from service.stream_transcript import transcript_event_bytes
+from service.stream_transcript import WireEntity, transcript_event_bytes
 
 
 class StreamSession:
@@ -33,9 +35,11 @@ class StreamSession:
         *,
         hooks: Sequence[ItemHook] = (),
         options: DecodeOptions | None = None,
+        phi: PhiLabeller | None = None,
     ) -> None:
         self.params = params
         self._reader = reader
+        self._phi = phi if params.content_identification_type == "PHI" else None
         self._audio = StreamAudioDecoder(params.media_encoding, params.sample_rate, params.number_of_channels)
         base = options or DecodeOptions(specialty=params.specialty, type=params.type)
         stability = params.partial_results_stability if params.enable_partial_results_stabilization else None
@@ -77,7 +81,7 @@ class StreamSession:
         # All audio that arrived together is recognized in one go: a stream that fell behind
         # catches up with one partial decode instead of one per event.
         audio = np.concatenate([self._decode(chunk) for chunk in chunks], axis=1)
-        return [transcript_event_bytes([r]) for r in self._recognize(audio, partials)]
+        return [self._event(r) for r in self._recognize(audio, partials)]
 
     def close(self) -> list[bytes]:
         """End of stream: flush the decoders' tails into final results."""
@@ -91,7 +95,15 @@ class StreamSession:
         results = self._recognize(tail)
         for decoder in self._decoders:
             results.extend(decoder.finish())
-        return [transcript_event_bytes([r]) for r in results]
+        return [self._event(r) for r in results]
+
+    def _event(self, result: StreamResult) -> bytes:
+        """One TranscriptEvent; with PHI identification on, final results carry their Entities."""
+        if self._phi is None or result.is_partial:
+            return transcript_event_bytes([result])
+        labelled = self._phi.label(result.items)
+        entities = [msgspec.convert(e, WireEntity) for e in stream_entities(labelled.entities)]
+        return transcript_event_bytes([result], entities)
 
     def abort(self) -> None:
         """The stream failed or the client vanished: release the audio decoder without flushing."""

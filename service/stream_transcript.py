@@ -27,9 +27,19 @@ class WireItem(msgspec.Struct, omit_defaults=True):
     Stable: bool | None = None
 
 
+class WireEntity(msgspec.Struct, omit_defaults=True):
+    Category: str
+    Type: str
+    Content: str
+    Confidence: float
+    StartTime: float | None = None
+    EndTime: float | None = None
+
+
 class WireAlternative(msgspec.Struct, omit_defaults=True):
     Transcript: str
     Items: list[WireItem] = msgspec.field(default_factory=list)
+    Entities: list[WireEntity] | None = None
 
 
 class WireResult(msgspec.Struct, omit_defaults=True):
@@ -49,7 +59,7 @@ class WireTranscriptEvent(msgspec.Struct):
     Transcript: WireTranscript
 
 
-def wire_result(result: StreamResult) -> WireResult:
+def wire_result(result: StreamResult, entities: list[WireEntity] | None = None) -> WireResult:
     items: list[WireItem] = []
     last_end = result.start
     for index, item in enumerate(result.items):
@@ -75,7 +85,7 @@ def wire_result(result: StreamResult) -> WireResult:
         StartTime=result.start,
         EndTime=result.end,
         IsPartial=result.is_partial,
-        Alternatives=[WireAlternative(Transcript=result.transcript, Items=items)],
+        Alternatives=[WireAlternative(Transcript=result.transcript, Items=items, Entities=entities)],
         ChannelId=result.channel,
     )
 
@@ -83,10 +93,11 @@ def wire_result(result: StreamResult) -> WireResult:
 _encoder = msgspec.json.Encoder()
 
 
-def transcript_event_json(results: Sequence[StreamResult]) -> bytes:
-    return _encoder.encode(WireTranscriptEvent(WireTranscript([wire_result(r) for r in results])))
+def transcript_event_json(results: Sequence[StreamResult], entities: list[WireEntity] | None = None) -> bytes:
+    wire = [wire_result(r, entities) for r in results]
+    return _encoder.encode(WireTranscriptEvent(WireTranscript(wire)))
 
 
-def transcript_event_bytes(results: Sequence[StreamResult]) -> bytes:
+def transcript_event_bytes(results: Sequence[StreamResult], entities: list[WireEntity] | None = None) -> bytes:
     """A whole event-stream TranscriptEvent message, ready for the transport."""
-    return transcript_event_message(transcript_event_json(results))
+    return transcript_event_message(transcript_event_json(results, entities))

@@ -294,3 +294,21 @@ def test_stream_results_are_normalized(ws_server: Server) -> None:
     assert "BP" in reply.final_text and "120/80" in reply.final_text, reply.final_text
     item_contents = [i["Content"] for r in reply.finals for i in r["Alternatives"][0]["Items"]]
     assert "120/80" in item_contents
+
+
+def test_phi_identification_labels_entities(ws_server: Server) -> None:
+    from bench.synth import synthesize
+
+    audio = synthesize("The patient's name is John Smith. He lives in Boston.", "en-us")
+    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+    url = presign(ws_server.url, stream_params(**{"content-identification-type": "PHI"}))
+    reply = _run(websocket_stream(url, pcm_frames(pcm, 0.1)))
+    assert reply.exceptions == []
+    entities = [e for r in reply.finals for e in r["Alternatives"][0].get("Entities", [])]
+    assert any(e["Category"] == "PHI-Personal" and e["Type"] == "NAME" and "Smith" in e["Content"]
+               for e in entities), (reply.final_text, entities)
+    for entity in entities:
+        assert entity["StartTime"] <= entity["EndTime"] and 0.0 <= entity["Confidence"] <= 1.0
+    # Without the parameter there are no entities.
+    plain = _run(websocket_stream(presign(ws_server.url, stream_params()), pcm_frames(pcm, 0.1)))
+    assert all("Entities" not in r["Alternatives"][0] for r in plain.results)

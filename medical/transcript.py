@@ -12,7 +12,8 @@ from typing import Any
 from medical.items import Item, transcript_text
 
 
-def _decimal(value: float, places: int) -> str:
+def decimal_text(value: float, places: int) -> str:
+    """A number as the output format writes it: up to `places` decimals, at least one ("5.0", "0.9955")."""
     text = f"{value:.{places}f}".rstrip("0")
     return text + "0" if text.endswith(".") else text
 
@@ -20,9 +21,9 @@ def _decimal(value: float, places: int) -> str:
 def item_json(item: Item) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if not item.is_punctuation and item.start is not None and item.end is not None:
-        out["start_time"] = _decimal(item.start, 3)
-        out["end_time"] = _decimal(item.end, 3)
-    out["alternatives"] = [{"confidence": _decimal(item.confidence, 4), "content": item.content}]
+        out["start_time"] = decimal_text(item.start, 3)
+        out["end_time"] = decimal_text(item.end, 3)
+    out["alternatives"] = [{"confidence": decimal_text(item.confidence, 4), "content": item.content}]
     out["type"] = item.type
     if item.speaker is not None:
         out["speaker_label"] = item.speaker

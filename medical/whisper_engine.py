@@ -46,6 +46,16 @@ class WhisperRecognizer:
         )
         self._lock = threading.Semaphore(self.config.num_workers)
 
+    @property
+    def model(self) -> WhisperModel:
+        """The faster-whisper model, for callers that need CTranslate2 directly (n-best decoding)."""
+        return self._model
+
+    @property
+    def lock(self) -> threading.Semaphore:
+        """Held while a replica decodes; direct users of `model` must hold it too."""
+        return self._lock
+
     def transcribe(self, audio: np.ndarray, options: DecodeOptions) -> Iterator[Segment]:
         with self._lock:
             segments, _info = self._model.transcribe(

@@ -50,9 +50,9 @@ class WhisperNBest:
     def __init__(self, recognizer: WhisperRecognizer) -> None:
         self._recognizer = recognizer
         # The recognizer's faster-whisper model; its CTranslate2 model is `.model`.
-        self._model: Any = recognizer._model
+        self.model: Any = recognizer.model
         self._tokenizer = Tokenizer(
-            self._model.hf_tokenizer, self._model.model.is_multilingual, task="transcribe", language="en"
+            self.model.hf_tokenizer, self.model.model.is_multilingual, task="transcribe", language="en"
         )
 
     def hypotheses(
@@ -69,7 +69,7 @@ class WhisperNBest:
         audio = np.asarray(audio, dtype=np.float32).reshape(-1)
         if len(audio) > MAX_WINDOW_S * SAMPLE_RATE:
             raise ValueError(f"n-best decoding takes at most {MAX_WINDOW_S:.0f} s of audio at once")
-        model, tokenizer = self._model, self._tokenizer
+        model, tokenizer = self.model, self._tokenizer
         features = model.feature_extractor(audio)
         num_frames = features.shape[-1] - 1
         segment = pad_or_trim(features[:, :num_frames])
@@ -82,7 +82,7 @@ class WhisperNBest:
             "suppress_tokens": get_suppressed_tokens(tokenizer, [-1]),
         }
         beam = min(_MAX_BEAM, max(options.beam_size, _MIN_BEAM, 2 * count))
-        with self._recognizer._lock:
+        with self._recognizer.lock:
             encoder_output = model.encode(segment)
             found: dict[str, tuple[float, list[int]]] = {}
             result = model.model.generate(encoder_output, [prompt], beam_size=beam, num_hypotheses=beam, **common)[0]
@@ -113,7 +113,7 @@ class WhisperNBest:
                 found[key] = (float(score), text_tokens)
 
     def _timed_words(self, tokens: list[int], encoder_output: Any, num_frames: int, offset: float) -> list[Word]:
-        alignment = self._model.find_alignment(self._tokenizer, [tokens], encoder_output, num_frames)[0]
+        alignment = self.model.find_alignment(self._tokenizer, [tokens], encoder_output, num_frames)[0]
         merge_punctuations(alignment, _PREPEND, _APPEND)
         return [
             Word(w["word"], round(offset + float(w["start"]), 3), round(offset + float(w["end"]), 3),

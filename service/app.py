@@ -13,11 +13,13 @@ from litestar.exceptions import HTTPException
 
 from audit.entry import SUCCESS
 from service import rpc, sigv4
+from service.config import Settings
 from service.edge_audit import ApiCall
 from service.errors import InternalFailureException, NoSuchKey, ServiceError
 from service.services import Services
 from service.store.base import BlobNotFound
 from service.store.blobs import InvalidLocation
+from service.stream_routes import STREAM_ROUTES
 
 log = structlog.get_logger(__name__)
 
@@ -118,9 +120,19 @@ def _crash(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
     return _error_response(request, InternalFailureException("An internal error occurred. Try your request again."))
 
 
+def _routes(settings: Settings) -> list[Any]:
+    """Health and readiness everywhere (the probes); the rest by the process's role."""
+    routes: list[Any] = [health, ready]
+    if settings.serves_api:
+        routes += [rpc_endpoint, object_endpoint]
+    if settings.serves_streams:
+        routes += STREAM_ROUTES
+    return routes
+
+
 def create_app(services: Services) -> Litestar:
     app = Litestar(
-        route_handlers=[rpc_endpoint, object_endpoint, health, ready],
+        route_handlers=_routes(services.settings),
         exception_handlers={ServiceError: _service_error, HTTPException: _http_error, Exception: _crash},
         on_startup=[services.start],
         on_shutdown=[services.stop],

@@ -17,6 +17,8 @@ def default_data_dir() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    # all: one process does everything; api / worker / stream: one part each, for scale-out.
+    role: str = "all"
     host: str = "127.0.0.1"
     port: int = 8443
     data_dir: Path = field(default_factory=default_data_dir)
@@ -33,8 +35,16 @@ class Settings:
     # Jobs decoded at once in this process; more than the cores only adds memory.
     workers: int = 1
     max_jobs_per_account: int = 250
+    # How long a worker's claim on a job lasts without a heartbeat; a dead worker's job waits this long.
+    lease_seconds: float = 60.0
     # postgresql://... for the scale-out store; unset: SQLite in the data directory.
     database_url: str | None = None
+    # Envelope encryption: the local keyring (default <data-dir>/keyring.json) or an AWS KMS key.
+    keyring_path: Path | None = None
+    kms_key_id: str | None = None
+    kms_region: str = "us-east-1"
+    kms_endpoint_url: str | None = None
+    retention_days: int = 90
     s3_endpoint_url: str | None = None
     s3_region: str = "us-east-1"
     # file:// media URIs are accepted only below this directory.
@@ -43,6 +53,18 @@ class Settings:
     bootstrap_secret_access_key: str | None = None
     # Account of the bootstrap key; a new random one when unset.
     bootstrap_account_id: str | None = None
+
+    @property
+    def runs_jobs(self) -> bool:
+        return self.role in ("all", "worker")
+
+    @property
+    def serves_api(self) -> bool:
+        return self.role in ("all", "api")
+
+    @property
+    def serves_streams(self) -> bool:
+        return self.role in ("all", "stream")
 
     @property
     def scheme(self) -> str:
@@ -73,6 +95,8 @@ def _convert(kind: str, raw: str) -> object:
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if "int" in kind:
         return int(raw)
+    if "float" in kind:
+        return float(raw)
     if "Path" in kind:
         return Path(raw).expanduser()
     return raw

@@ -16,6 +16,8 @@ from service.errors import JOB_NOT_FOUND as _NOT_FOUND
 from service.errors import BadRequestException, ConflictException, LimitExceededException
 from service.store.base import BlobStores, JobExists, JobStore, TooManyJobs
 from service.store.records import JobRecord
+from service.vocab_use import VocabularyUnavailable, ready_entries
+from service.vocabularies import VocabularyService
 
 DEFAULT_PAGE = 5
 LANGUAGE = "en-US"
@@ -25,7 +27,6 @@ _NOT_YET = {
     "ShowSpeakerLabels": "Speaker identification (ShowSpeakerLabels)",
     "ChannelIdentification": "Channel identification (ChannelIdentification)",
     "ShowAlternatives": "Alternative transcriptions (ShowAlternatives)",
-    "VocabularyName": "Medical custom vocabularies (VocabularyName)",
 }
 
 
@@ -45,13 +46,22 @@ def output_key(request: dict[str, object], job_name: str) -> str:
 
 
 class JobService:
-    def __init__(self, store: JobStore, buckets: BlobStores, limits: JobLimits) -> None:
+    def __init__(
+        self,
+        store: JobStore,
+        buckets: BlobStores,
+        limits: JobLimits,
+        vocabularies: VocabularyService | None = None,
+    ) -> None:
         self.store = store
         self.buckets = buckets
         self.limits = limits
+        # The vocabulary API rides here so the RPC dispatch reaches it; jobs check the names they use.
+        self.vocabularies = vocabularies
 
     def start(self, account_id: str, request: shapes.StartMedicalTranscriptionJobRequest) -> shapes.JobResponse:
         self._validate(request)
+        self._validate_vocabulary(account_id, request)
         record = JobRecord(
             account_id=account_id,
             name=request.MedicalTranscriptionJobName,
@@ -136,6 +146,17 @@ class JobService:
             raise BadRequestException(
                 "Output encryption with a KMS key isn't available on this clinscribe server yet."
             )
+
+    def _validate_vocabulary(self, account_id: str, request: shapes.StartMedicalTranscriptionJobRequest) -> None:
+        name = request.Settings.VocabularyName if request.Settings else None
+        if not name:
+            return
+        if self.vocabularies is None:
+            raise BadRequestException("Medical custom vocabularies aren't configured on this clinscribe server.")
+        try:
+            ready_entries(self.vocabularies.store, account_id, name)
+        except VocabularyUnavailable as exc:
+            raise BadRequestException(str(exc)) from exc
 
     def _validate_uri(self, uri: str) -> None:
         if uri.startswith("s3://"):

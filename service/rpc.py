@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from service import shapes
+from service import shapes, vocab_shapes
 from service.errors import (
     BadRequestException,
     SerializationException,
@@ -17,6 +17,7 @@ from service.errors import (
 )
 from service.jobs import JobService
 from service.sigv4 import Caller
+from service.vocabularies import VocabularyService
 
 TARGET_PREFIX = "Transcribe."
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -44,6 +45,37 @@ OPERATIONS: dict[str, Operation] = {
         shapes.JobNameRequest, lambda jobs, caller, r: jobs.delete(caller.account_id, r.MedicalTranscriptionJobName)
     ),
 }
+
+
+
+def _vocabularies(jobs: JobService) -> VocabularyService:
+    if jobs.vocabularies is None:
+        raise BadRequestException("Medical custom vocabularies aren't configured on this clinscribe server.")
+    return jobs.vocabularies
+
+
+OPERATIONS.update({
+    "CreateMedicalVocabulary": Operation(
+        vocab_shapes.CreateMedicalVocabularyRequest,
+        lambda jobs, caller, r: _vocabularies(jobs).create(caller.account_id, r),
+    ),
+    "GetMedicalVocabulary": Operation(
+        vocab_shapes.VocabularyNameRequest,
+        lambda jobs, caller, r: _vocabularies(jobs).get(caller.account_id, r.VocabularyName),
+    ),
+    "ListMedicalVocabularies": Operation(
+        vocab_shapes.ListMedicalVocabulariesRequest,
+        lambda jobs, caller, r: _vocabularies(jobs).list(caller.account_id, r),
+    ),
+    "UpdateMedicalVocabulary": Operation(
+        vocab_shapes.UpdateMedicalVocabularyRequest,
+        lambda jobs, caller, r: _vocabularies(jobs).update(caller.account_id, r),
+    ),
+    "DeleteMedicalVocabulary": Operation(
+        vocab_shapes.VocabularyNameRequest,
+        lambda jobs, caller, r: _vocabularies(jobs).delete(caller.account_id, r.VocabularyName),
+    ),
+})
 
 _encoder = msgspec.json.Encoder()
 
@@ -76,6 +108,9 @@ def encode_error(error: ServiceError) -> bytes:
 
 
 def resource_of(request: msgspec.Struct) -> str:
-    """The audit resource a request names; job names are pattern-checked by now, so safe to record."""
+    """The audit resource a request names; names are pattern-checked by now, so safe to record."""
     name = getattr(request, "MedicalTranscriptionJobName", None)
-    return f"medical-transcription-job/{name}" if name else ""
+    if name:
+        return f"medical-transcription-job/{name}"
+    vocabulary = getattr(request, "VocabularyName", None)
+    return f"medical-vocabulary/{vocabulary}" if vocabulary else ""

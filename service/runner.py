@@ -11,11 +11,14 @@ import structlog
 
 from medical import audio
 from medical.batch import ItemStage, recognize
+from medical.bias_guard import BiasGuard
 from medical.recognizer import DecodeOptions, Recognizer
 from medical.transcript import build_transcript
 from service.jobs import output_key
-from service.store.base import BlobNotFound, BlobStores
+from service.store.base import BlobNotFound, BlobStores, VocabularyStore
 from service.store.records import JobRecord
+from service.vocab_use import VocabularyUnavailable, hotwords_for_job, ready_entries, vocab_stage
+from vocab.table import VocabularyEntry
 
 log = structlog.get_logger(__name__)
 
@@ -37,11 +40,13 @@ class JobRunner:
         buckets: BlobStores,
         stages: Sequence[ItemStage] = (),
         output_is_local: bool = True,
+        vocabularies: VocabularyStore | None = None,
     ) -> None:
         self.recognizer = recognizer
         self.buckets = buckets
         self.stages = stages
         self.output_is_local = output_is_local
+        self.vocabularies = vocabularies
 
     def run(self, job: JobRecord) -> JobRecord:
         """Fill in the job's outcome; never raises for a bad job, only records FAILED."""
@@ -85,8 +90,14 @@ class JobRunner:
             audio.check_declared(decoded.info, request.get("MediaFormat"), request.get("MediaSampleRateHertz"))
         except audio.MediaError as exc:
             raise JobFailed(str(exc)) from exc
-        options = DecodeOptions(specialty=request["Specialty"], type=request["Type"])
-        items = recognize(self.recognizer, decoded.mono, options, self.stages)
+        specialty = request["Specialty"]
+        entries = self._vocabulary(job)
+        hotwords = hotwords_for_job(specialty, entries)
+        options = DecodeOptions(specialty=specialty, type=request["Type"], hotwords=hotwords)
+        # Term correction needs the job's own terms, so the stage list is built per job; it runs before
+        # normalization, which turns spoken numbers into digits the corrector must not touch.
+        stages = [vocab_stage(specialty, entries), *self.stages]
+        items = recognize(BiasGuard(self.recognizer), decoded.mono, options, stages)
         document = build_transcript(job.name, job.account_id, items)
         bucket, key = request["OutputBucketName"], output_key(request, job.name)
         blobs = self.buckets(job.account_id)
@@ -99,6 +110,18 @@ class JobRunner:
             ) from exc
         job.transcript_uri = blobs.url(bucket, key)
         job.output_location = {"store": "local" if self.output_is_local else "s3", "bucket": bucket, "key": key}
+
+
+    def _vocabulary(self, job: JobRecord) -> tuple[VocabularyEntry, ...]:
+        name = (job.request.get("Settings") or {}).get("VocabularyName")
+        if not name:
+            return ()
+        if self.vocabularies is None:
+            raise JobFailed("Medical custom vocabularies aren't configured on this clinscribe server.")
+        try:
+            return ready_entries(self.vocabularies, job.account_id, name)
+        except VocabularyUnavailable as exc:  # deleted or updated since the job was started
+            raise JobFailed(str(exc)) from exc
 
 
 def _too_big(size: int) -> str:

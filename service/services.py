@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import structlog
 
@@ -13,14 +14,18 @@ from medical.batch import ItemStage
 from medical.normalize import normalize_items
 from medical.recognizer import Recognizer
 from medical.whisper_engine import EngineConfig, WhisperRecognizer
+from phi.labelling import PhiLabeller
 from service.config import Settings
 from service.credentials import Bootstrap, ensure_bootstrap_key
 from service.edge_audit import ApiCall
 from service.jobs import JobLimits, JobService
 from service.runner import JobRunner
+from service.store.backends import open_stores
 from service.store.base import BlobStores, KeyStore
-from service.store.blobs import LocalBuckets, S3BlobStore
-from service.store.sqlite import SqliteDatabase, SqliteJobStore, SqliteKeyStore
+from service.store.vocab_backend import open_vocabulary_store
+from service.stream_limits import StreamLimiter
+from service.stream_recognizer import LazyRecognizer
+from service.vocabularies import VocabularyLimits, VocabularyService
 from service.workers import WorkerPool
 
 log = structlog.get_logger(__name__)
@@ -39,6 +44,11 @@ class Services:
     bootstrap: Bootstrap
     audit: AuditLog
     _started: threading.Event = field(default_factory=threading.Event)
+    # Streaming (issue 4): per-account stream slots, and the recognizer streams decode with.
+    streams: StreamLimiter = field(default_factory=StreamLimiter)
+    stream_recognizer: Recognizer | None = None
+    # PHI identification (issue 6), shared by jobs and streams; the detector loads on first use.
+    phi: PhiLabeller = field(default_factory=PhiLabeller)
 
     def secret_for(self, access_key_id: str) -> tuple[str, str] | None:
         key = self.keys.get(access_key_id)
@@ -53,28 +63,34 @@ class Services:
 
     def start(self) -> None:
         self.workers.start()
+        if self.jobs.vocabularies:
+            self.jobs.vocabularies.resume()
         self._started.set()
 
     def stop(self) -> None:
         self.workers.stop()
+        if self.jobs.vocabularies:
+            self.jobs.vocabularies.stop()
         self.audit.close()
 
     def ready(self) -> bool:
         return self._started.is_set()
 
 
+def _private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        os.chmod(path, 0o700)
+    except PermissionError:
+        # A mounted volume owned by someone else (Kubernetes emptyDir): its mode is the platform's to set.
+        log.warning("data_dir.mode_unchanged", path=str(path))
+
+
 def build_services(settings: Settings, recognizer: Recognizer | None = None) -> Services:
     data_dir = settings.data_dir
-    data_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(data_dir, 0o700)
-    db = SqliteDatabase(settings.database_path)
-    keys = SqliteKeyStore(db)
-    job_store = SqliteJobStore(db)
-    buckets: BlobStores
-    if settings.s3_endpoint_url:
-        buckets = S3BlobStore(settings.s3_endpoint_url, settings.s3_region)
-    else:
-        buckets = LocalBuckets(settings.buckets_dir, settings.base_url)
+    _private_dir(data_dir)
+    stores = open_stores(settings)
+    keys, buckets = stores.keys, stores.buckets
     bootstrap = ensure_bootstrap_key(
         keys,
         data_dir,
@@ -82,17 +98,41 @@ def build_services(settings: Settings, recognizer: Recognizer | None = None) -> 
         settings.bootstrap_secret_access_key,
         settings.bootstrap_account_id,
     )
-    recognizer = recognizer or WhisperRecognizer(
-        EngineConfig(
-            model_dir=settings.model_dir,
-            device=settings.device,
-            compute_type=settings.compute_type,
-            cpu_threads=settings.cpu_threads,
-            num_workers=settings.workers,
+    injected = recognizer
+    workers_here = settings.workers if settings.runs_jobs else 0
+    batch_engine = EngineConfig(
+        model_dir=settings.model_dir,
+        device=settings.device,
+        compute_type=settings.compute_type,
+        cpu_threads=settings.cpu_threads,
+        num_workers=max(1, workers_here),
+    )
+    # Only a process that runs jobs pays for loading the model up front.
+    recognizer = recognizer or (
+        WhisperRecognizer(batch_engine) if workers_here else LazyRecognizer(lambda: WhisperRecognizer(batch_engine))
+    )
+    # Streams get an engine replica of their own (see service/stream_recognizer.py), loaded on first use.
+    stream_recognizer = injected or LazyRecognizer(
+        lambda: WhisperRecognizer(
+            EngineConfig(
+                model_dir=settings.model_dir,
+                device=settings.device,
+                compute_type=settings.compute_type,
+                cpu_threads=settings.cpu_threads,
+                num_workers=1,
+            )
         )
     )
-    runner = JobRunner(recognizer, buckets, stages=BATCH_STAGES, output_is_local=not settings.s3_endpoint_url)
-    jobs = JobService(job_store, buckets, JobLimits(settings.max_jobs_per_account, settings.media_root))
-    workers = WorkerPool(job_store, runner, size=settings.workers)
+    # Medical custom vocabularies (issue 5): the API rides on JobService; jobs read READY ones at run time.
+    vocabulary_store = open_vocabulary_store(settings)
+    vocabularies = VocabularyService(vocabulary_store, buckets, VocabularyLimits(media_root=settings.media_root))
+    runner = JobRunner(recognizer, buckets, stages=BATCH_STAGES, output_is_local=stores.buckets_are_local,
+                       vocabularies=vocabulary_store)
+    jobs = JobService(stores.jobs, buckets, JobLimits(settings.max_jobs_per_account, settings.media_root),
+                      vocabularies)
+    workers = WorkerPool(stores.jobs, runner, size=workers_here,
+                         lease_s=settings.lease_seconds, requeue_on_start=stores.exclusive)
     audit = AuditLog(data_dir / "audit")
-    return Services(settings, keys, buckets, jobs, workers, bootstrap, audit)
+    return Services(
+        settings, keys, buckets, jobs, workers, bootstrap, audit, stream_recognizer=stream_recognizer
+    )

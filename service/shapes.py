@@ -28,7 +28,8 @@ MaxResults = Annotated[int, Meta(ge=1, le=100)]
 
 JobStatus = Literal["QUEUED", "IN_PROGRESS", "FAILED", "COMPLETED"]
 MediaFormat = Literal["mp3", "mp4", "wav", "flac", "ogg", "amr", "webm", "m4a"]
-Specialty = Literal["PRIMARYCARE"]
+# The real service takes PRIMARYCARE only for batch jobs; clinscribe tunes decoding for all six.
+Specialty = Literal["PRIMARYCARE", "CARDIOLOGY", "NEUROLOGY", "ONCOLOGY", "RADIOLOGY", "UROLOGY"]
 MedicalType = Literal["CONVERSATION", "DICTATION"]
 
 

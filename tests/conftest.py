@@ -40,6 +40,35 @@ def short_clip(fixtures_dir: Path) -> bytes:
 
 
 @pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """moto_server as an S3-compatible endpoint on loopback."""
+    import subprocess
+    import time
+    import urllib.request
+
+    from tests.harness import child_env, free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
+        env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/moto-api/", timeout=1)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError("moto_server did not start") from None
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """One plain-HTTP server for the whole session (most API tests share it)."""
     srv = start_server(tmp_path_factory.mktemp("server"))

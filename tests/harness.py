@@ -86,13 +86,13 @@ class Server:
 def start_server(data_dir: Path, *args: str, plain_http: bool = True, port: int | None = None,
                  **env: str) -> Server:
     port = port or free_port()
-    environment = child_env(
-        CLINSCRIBE_BOOTSTRAP_ACCESS_KEY_ID=KEY_ID,
-        CLINSCRIBE_BOOTSTRAP_SECRET_ACCESS_KEY=SECRET,
-        CLINSCRIBE_BOOTSTRAP_ACCOUNT_ID=ACCOUNT,
-        CLINSCRIBE_CPU_THREADS="2",
-        **env,
-    )
+    defaults = {
+        "CLINSCRIBE_BOOTSTRAP_ACCESS_KEY_ID": KEY_ID,
+        "CLINSCRIBE_BOOTSTRAP_SECRET_ACCESS_KEY": SECRET,
+        "CLINSCRIBE_BOOTSTRAP_ACCOUNT_ID": ACCOUNT,
+        "CLINSCRIBE_CPU_THREADS": "2",
+    }
+    environment = child_env(**{**defaults, **env})
     command = [str(CLINSCRIBE), "serve", "--port", str(port), "--data-dir", str(data_dir), *args]
     if plain_http:
         command.append("--plain-http")
@@ -210,3 +210,11 @@ def raw_call(
 
 def _raw(status: int, headers: Any, body: bytes) -> RawResponse:
     return RawResponse(status, {k.lower(): v for k, v in headers.items()}, json.loads(body or b"{}"))
+
+
+def key_store(server: Server) -> Any:
+    """The server's own (sealed) key store, opened from its data directory as the keys CLI does."""
+    from service.config import load_settings
+    from service.store.backends import open_stores
+
+    return open_stores(load_settings({"data_dir": server.data_dir}, {})).keys

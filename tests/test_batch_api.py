@@ -188,7 +188,6 @@ NOT_YET = [
     {"Settings": {"ShowSpeakerLabels": True, "MaxSpeakerLabels": 2}},
     {"Settings": {"ChannelIdentification": True}},
     {"Settings": {"ShowAlternatives": True, "MaxAlternatives": 2}},
-    {"Settings": {"VocabularyName": "cardiology-terms"}},
     {"ContentIdentificationType": "PHI"},
     {"OutputEncryptionKMSKeyId": "alias/transcripts"},
 ]

@@ -13,8 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from service.store.records import AccessKey
-from service.store.sqlite import SqliteDatabase, SqliteKeyStore
-from tests.harness import KEY_ID, SECRET, Server, put_media, raw_call, start_job, wait_for_job
+from tests.harness import KEY_ID, SECRET, Server, key_store, put_media, raw_call, start_job, wait_for_job
 
 OTHER_KEY, OTHER_ACCOUNT = "CLINTESTKEY000000002", "444455556666"
 OTHER_SECRET = "other-secret-0123456789abcdefghijklmnopq"
@@ -22,7 +21,7 @@ OTHER_SECRET = "other-secret-0123456789abcdefghijklmnopq"
 
 @pytest.fixture(scope="module")
 def other_account(server: Server) -> Any:
-    keys = SqliteKeyStore(SqliteDatabase(server.data_dir / "clinscribe.sqlite3"))
+    keys = key_store(server)
     if keys.get(OTHER_KEY) is None:
         keys.add(AccessKey(OTHER_KEY, OTHER_SECRET, OTHER_ACCOUNT, "transcriber", time.time()))
     return server.client("transcribe", OTHER_KEY, OTHER_SECRET)
@@ -135,7 +134,7 @@ def test_transcript_download_needs_a_signature(transcribe: Any, s3: Any, server:
 
 
 def test_revoked_key_is_refused_at_once(server: Server) -> None:
-    keys = SqliteKeyStore(SqliteDatabase(server.data_dir / "clinscribe.sqlite3"))
+    keys = key_store(server)
     keys.add(AccessKey("CLINTESTKEY000000009", "revoked-secret-0123456789abcdefghijklmno", "777788889999",
                        "transcriber", time.time()))
     client = server.client("transcribe", "CLINTESTKEY000000009", "revoked-secret-0123456789abcdefghijklmno")

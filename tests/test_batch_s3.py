@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,30 +11,9 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from tests.harness import Server, child_env, free_port, start_job, start_server, wait_for_job
+from tests.harness import Server, start_job, start_server, wait_for_job
 
 S3_ENV = {"AWS_ACCESS_KEY_ID": "moto-key", "AWS_SECRET_ACCESS_KEY": "moto-secret", "AWS_DEFAULT_REGION": "us-east-1"}
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1)
-            break
-        except Exception:
-            assert time.monotonic() < deadline, "moto_server did not start"
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
 
 
 @pytest.fixture(scope="module")

@@ -54,7 +54,14 @@ def test_media_put_needs_an_account_when_ambiguous(tmp_path: Path) -> None:
     result = _run("media", "put", str(clip), "s3://bucket-one/a/clip.wav", "--account", "111122223333",
                   "--data-dir", str(tmp_path))
     assert result.returncode == 0
-    assert (tmp_path / "buckets" / "111122223333" / "bucket-one" / "a" / "clip.wav").read_bytes() == b"RIFF"
+    stored = tmp_path / "buckets" / "111122223333" / "bucket-one" / "a" / "clip.wav"
+    # Sealed at rest: the raw file is not the media, and the store opens it back.
+    assert stored.is_file() and b"RIFF" not in stored.read_bytes()
+    from service.config import load_settings
+    from service.store.backends import open_stores
+
+    stores = open_stores(load_settings({"data_dir": tmp_path}))
+    assert stores.buckets("111122223333").get("bucket-one", "a/clip.wav") == b"RIFF"
 
 
 def test_keys_create_list_revoke(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from service.config import load_settings
 from service.store.backends import open_stores
-from service.store.blobs import InvalidLocation, LocalBuckets, parse_s3_uri
+from service.store.blobs import InvalidLocation, parse_s3_uri
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,15 +27,18 @@ def _put(args: argparse.Namespace) -> int:
         bucket, key = parse_s3_uri(args.uri)
     except InvalidLocation as exc:
         raise SystemExit(f"clinscribe media put: {exc}") from exc
+    stores = open_stores(settings)
     account = args.account
     if account is None:
-        accounts = {k.account_id for k in open_stores(settings).keys.list() if not k.revoked}
+        accounts = {k.account_id for k in stores.keys.list() if not k.revoked}
         if len(accounts) != 1:
             raise SystemExit(
                 "clinscribe media put: this server has "
                 f"{len(accounts)} accounts; say which with --account (start the server once to create one)"
             )
         account = accounts.pop()
-    LocalBuckets(settings.buckets_dir, settings.base_url)(account).put(bucket, key, args.file.read_bytes())
+    if not stores.buckets_are_local:
+        raise SystemExit("clinscribe media put: this server uses S3 (CLINSCRIBE_S3_ENDPOINT_URL); upload there")
+    stores.buckets(account).put(bucket, key, args.file.read_bytes())
     print(f"s3://{bucket}/{key} ({args.file.stat().st_size} bytes) stored for account {account}")
     return 0

@@ -17,6 +17,8 @@ from service.tls import ensure_local_ca
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("serve", help="serve the Transcribe Medical API", description=__doc__)
+    parser.add_argument("--role", choices=["all", "api", "worker", "stream"],
+                        help="what this process does (default all; CLINSCRIBE_ROLE)")
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1; CLINSCRIBE_HOST)")
     parser.add_argument("--port", type=int, help="port (default 8443; CLINSCRIBE_PORT)")
     parser.add_argument("--data-dir", type=Path, help="data directory (CLINSCRIBE_DATA_DIR)")
@@ -26,17 +28,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--tls-key", type=Path, help="private key (PEM) for --tls-cert")
     parser.add_argument("--workers", type=int, help="jobs decoded at once (CLINSCRIBE_WORKERS)")
     parser.add_argument("--model-dir", type=Path, help="CTranslate2 Whisper model directory")
+    parser.add_argument("--database-url", help="postgresql://... for the shared store (CLINSCRIBE_DATABASE_URL)")
     parser.add_argument("--device", help="cpu or cuda")
     parser.add_argument("--compute-type", help="int8, float16, int8_float16, ...")
     parser.set_defaults(func=_serve)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings({
-        "host": args.host, "port": args.port, "data_dir": args.data_dir, "plain_http": args.plain_http,
-        "tls_cert": args.tls_cert, "tls_key": args.tls_key, "workers": args.workers,
-        "model_dir": args.model_dir, "device": args.device, "compute_type": args.compute_type,
-    })
+    names = ("role", "host", "port", "data_dir", "plain_http", "tls_cert", "tls_key", "workers", "model_dir",
+             "database_url", "device", "compute_type")
+    return load_settings({name: getattr(args, name) for name in names})
 
 
 def _serve(args: argparse.Namespace) -> int:

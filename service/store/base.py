@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from service.store.records import AccessKey, JobPage, JobRecord
+from service.store.records import AccessKey, JobPage, JobRecord, VocabularyPage, VocabularyRecord
 
 
 class JobExists(Exception):
@@ -55,6 +55,48 @@ class KeyStore(Protocol):
     def list(self) -> list[AccessKey]: ...
 
     def revoke(self, access_key_id: str) -> bool: ...
+
+
+class VocabularyExists(Exception):
+    """A vocabulary with this name already exists in the account."""
+
+
+class TooManyVocabularies(Exception):
+    """The account is at its limit; `pending` says whether the pending limit (not the total) was hit."""
+
+    def __init__(self, pending: bool) -> None:
+        super().__init__("pending" if pending else "total")
+        self.pending = pending
+
+
+class VocabularyBusy(Exception):
+    """The vocabulary is PENDING: it can't be replaced until its current file is processed."""
+
+
+class VocabularyStore(Protocol):
+    def create(self, vocabulary: VocabularyRecord, max_total: int, max_pending: int) -> None:
+        """Insert a PENDING vocabulary; raise VocabularyExists or TooManyVocabularies, atomically with the counts."""
+
+    def get(self, account_id: str, name: str) -> VocabularyRecord | None: ...
+
+    def list(
+        self, account_id: str, state: str | None, name_contains: str | None, after: str | None, limit: int
+    ) -> VocabularyPage:
+        """By name; `after` continues from the last name of the previous page."""
+
+    def replace_file(
+        self, account_id: str, name: str, file_uri: str, now: float, max_pending: int
+    ) -> VocabularyRecord | None:
+        """Back to PENDING with a new file; None when unknown; VocabularyBusy or TooManyVocabularies."""
+
+    def settle(self, vocabulary: VocabularyRecord, pending_since: float) -> bool:
+        """Store READY or FAILED for the file submitted at `pending_since`; False when it was replaced
+        or deleted meanwhile (the newer request decides the state)."""
+
+    def delete(self, account_id: str, name: str) -> VocabularyRecord | None: ...
+
+    def pending(self) -> Sequence[VocabularyRecord]:
+        """Every PENDING vocabulary, oldest first: what a restarted server still has to validate."""
 
 
 class BlobNotFound(Exception):

@@ -47,6 +47,22 @@ MIGRATIONS = (
         revoked BOOLEAN NOT NULL DEFAULT FALSE
     );
     """,
+    """
+    CREATE TABLE medical_vocabularies (
+        account_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        language_code TEXT NOT NULL,
+        file_uri TEXT NOT NULL,
+        state TEXT NOT NULL,
+        last_modified_time DOUBLE PRECISION NOT NULL,
+        failure_reason TEXT,
+        content BYTEA,
+        download_location TEXT NOT NULL DEFAULT '{}',
+        tags TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (account_id, name)
+    );
+    CREATE INDEX medical_vocabularies_pending ON medical_vocabularies (state, last_modified_time);
+    """,
 )
 # Any constant: it only has to be the same for every clinscribe process on one database.
 _MIGRATION_LOCK = 0x636C696E

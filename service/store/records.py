@@ -42,3 +42,28 @@ class JobPage:
     jobs: list[JobRecord]
     # (creation_time, name) of the last job returned, when more may follow.
     last: tuple[float, str] | None
+
+
+@dataclass(slots=True)
+class VocabularyRecord:
+    """One medical custom vocabulary: where its file came from, its state, and the validated file."""
+
+    account_id: str
+    name: str
+    language_code: str
+    file_uri: str
+    state: str = "PENDING"
+    last_modified_time: float = 0.0
+    failure_reason: str | None = None
+    # The validated file (at most 50 KB), kept so jobs and streams read it without a bucket round trip.
+    content: bytes | None = None
+    # Where the validated file was stored for GetMedicalVocabulary's DownloadUri: {"bucket", "key"}.
+    download_location: dict[str, str] = field(default_factory=dict)
+    tags: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class VocabularyPage:
+    vocabularies: list[VocabularyRecord]
+    # Name of the last vocabulary returned, when more may follow.
+    last: str | None

@@ -45,6 +45,22 @@ MIGRATIONS = (
     ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
     ALTER TABLE jobs ADD COLUMN lease_expires REAL;
     """,
+    """
+    CREATE TABLE medical_vocabularies (
+        account_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        language_code TEXT NOT NULL,
+        file_uri TEXT NOT NULL,
+        state TEXT NOT NULL,
+        last_modified_time REAL NOT NULL,
+        failure_reason TEXT,
+        content BLOB,
+        download_location TEXT NOT NULL DEFAULT '{}',
+        tags TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (account_id, name)
+    );
+    CREATE INDEX medical_vocabularies_pending ON medical_vocabularies (state, last_modified_time);
+    """,
 )
 
 _JOB_COLUMNS = (

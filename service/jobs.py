@@ -23,17 +23,16 @@ DEFAULT_PAGE = 5
 LANGUAGE = "en-US"
 
 # Settings whose features have not landed yet: refused out loud, never silently ignored.
-_NOT_YET = {
-    "ShowSpeakerLabels": "Speaker identification (ShowSpeakerLabels)",
-    "ChannelIdentification": "Channel identification (ChannelIdentification)",
-    "ShowAlternatives": "Alternative transcriptions (ShowAlternatives)",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class JobLimits:
     max_active: int = 250
     media_root: Path | None = None
+
+
+def redacted_key(key: str) -> str:
+    """Where the redacted copy of a transcript goes: beside it ("visit.json" -> "visit.redacted.json")."""
+    return key[: -len(".json")] + ".redacted.json" if key.endswith(".json") else key + ".redacted"
 
 
 def output_key(request: dict[str, object], job_name: str) -> str:
@@ -107,7 +106,9 @@ class JobService:
             raise BadRequestException(_NOT_FOUND)
         location = record.output_location
         if location.get("store") == "local":
-            self.buckets(account_id).delete(location["bucket"], location["key"])
+            for key in (location["key"], location.get("redacted_key")):
+                if key:
+                    self.buckets(account_id).delete(location["bucket"], key)
 
     def _validate(self, request: shapes.StartMedicalTranscriptionJobRequest) -> None:
         if request.LanguageCode != LANGUAGE:
@@ -135,13 +136,6 @@ class JobService:
             raise BadRequestException("MaxAlternatives requires ShowAlternatives to be true.")
         if request.KMSEncryptionContext is not None and not 1 <= len(request.KMSEncryptionContext) <= 10:
             raise BadRequestException("KMSEncryptionContext must have between 1 and 10 entries.")
-        for name, feature in _NOT_YET.items():
-            if getattr(settings, name):
-                raise BadRequestException(f"{feature} isn't available on this clinscribe server yet.")
-        if request.ContentIdentificationType:
-            raise BadRequestException(
-                "PHI identification (ContentIdentificationType) isn't available on this clinscribe server yet."
-            )
         if request.OutputEncryptionKMSKeyId or request.KMSEncryptionContext:
             raise BadRequestException(
                 "Output encryption with a KMS key isn't available on this clinscribe server yet."

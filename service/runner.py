@@ -10,11 +10,18 @@ from pathlib import Path
 import structlog
 
 from medical import audio
-from medical.batch import ItemStage, recognize
+from medical.alternatives import AlternativesCountError
+from medical.batch import ItemStage
 from medical.bias_guard import BiasGuard
+from medical.channels import ChannelCountError, check_channel_count
+from medical.diarize import SpeakerCountError
 from medical.recognizer import DecodeOptions, Recognizer
 from medical.transcript import build_transcript
-from service.jobs import output_key
+from medical.whisper_engine import WhisperRecognizer
+from medical.whisper_nbest import WhisperNBest
+from phi.labelling import PhiLabeller
+from service.job_features import transcribe_job
+from service.jobs import output_key, redacted_key
 from service.store.base import BlobNotFound, BlobStores, VocabularyStore
 from service.store.records import JobRecord
 from service.vocab_use import VocabularyUnavailable, hotwords_for_job, ready_entries, vocab_stage
@@ -41,12 +48,22 @@ class JobRunner:
         stages: Sequence[ItemStage] = (),
         output_is_local: bool = True,
         vocabularies: VocabularyStore | None = None,
+        phi: PhiLabeller | None = None,
     ) -> None:
         self.recognizer = recognizer
         self.buckets = buckets
         self.stages = stages
         self.output_is_local = output_is_local
         self.vocabularies = vocabularies
+        self.phi = phi or PhiLabeller()
+        self._nbest: WhisperNBest | None = None
+
+    @property
+    def nbest(self) -> WhisperNBest | None:
+        """The n-best decoder for alternatives: needs the Whisper engine itself, made on first use."""
+        if self._nbest is None and isinstance(self.recognizer, WhisperRecognizer):
+            self._nbest = WhisperNBest(self.recognizer)
+        return self._nbest
 
     def run(self, job: JobRecord) -> JobRecord:
         """Fill in the job's outcome; never raises for a bad job, only records FAILED."""
@@ -85,10 +102,13 @@ class JobRunner:
     def _transcribe(self, job: JobRecord) -> None:
         request = job.request
         data = self._media(job.account_id, request["Media"]["MediaFileUri"])
+        split_channels = bool((request.get("Settings") or {}).get("ChannelIdentification"))
         try:
-            decoded = audio.decode(data)
+            decoded = audio.decode(data, keep_channels=split_channels)
             audio.check_declared(decoded.info, request.get("MediaFormat"), request.get("MediaSampleRateHertz"))
-        except audio.MediaError as exc:
+            if split_channels:
+                check_channel_count(decoded.info.channels)
+        except (audio.MediaError, ChannelCountError) as exc:
             raise JobFailed(str(exc)) from exc
         specialty = request["Specialty"]
         entries = self._vocabulary(job)
@@ -97,12 +117,19 @@ class JobRunner:
         # Term correction needs the job's own terms, so the stage list is built per job; it runs before
         # normalization, which turns spoken numbers into digits the corrector must not touch.
         stages = [vocab_stage(specialty, entries), *self.stages]
-        items = recognize(BiasGuard(self.recognizer), decoded.mono, options, stages)
-        document = build_transcript(job.name, job.account_id, items)
+        try:
+            output = transcribe_job(BiasGuard(self.recognizer), self.nbest, self.phi, decoded, request, options, stages)
+        except (SpeakerCountError, AlternativesCountError) as exc:
+            raise JobFailed(str(exc)) from exc
+        document = build_transcript(job.name, job.account_id, output.items, output.extra)
         bucket, key = request["OutputBucketName"], output_key(request, job.name)
         blobs = self.buckets(job.account_id)
         try:
             blobs.put(bucket, key, json.dumps(document).encode(), "application/json")
+            if output.redacted_results is not None:
+                redacted = {**document, "results": {**document["results"], **output.redacted_results}}
+                redacted["results"].pop("entities", None)
+                blobs.put(bucket, redacted_key(key), json.dumps(redacted).encode(), "application/json")
         except Exception as exc:
             raise JobFailed(
                 f"The transcript couldn't be written to s3://{bucket}/{key}. Check that the output bucket "
@@ -110,6 +137,8 @@ class JobRunner:
             ) from exc
         job.transcript_uri = blobs.url(bucket, key)
         job.output_location = {"store": "local" if self.output_is_local else "s3", "bucket": bucket, "key": key}
+        if output.redacted_results is not None:
+            job.output_location["redacted_key"] = redacted_key(key)
 
 
     def _vocabulary(self, job: JobRecord) -> tuple[VocabularyEntry, ...]:
@@ -135,4 +164,6 @@ def discard_output(buckets: BlobStores, job: JobRecord) -> None:
     """Remove the transcript of a job deleted while it ran, so nothing outlives its record."""
     location = job.output_location
     if location.get("store") == "local":
-        buckets(job.account_id).delete(location["bucket"], location["key"])
+        for key in (location["key"], location.get("redacted_key")):
+            if key:
+                buckets(job.account_id).delete(location["bucket"], key)

@@ -11,6 +11,7 @@ import structlog
 
 from audit.log import AuditLog
 from medical.batch import ItemStage
+from medical.casing import sentence_case
 from medical.normalize import normalize_items
 from medical.recognizer import Recognizer
 from medical.whisper_engine import EngineConfig, WhisperRecognizer
@@ -31,7 +32,7 @@ from service.workers import WorkerPool
 log = structlog.get_logger(__name__)
 
 # What every batch transcript passes through after recognition, in order.
-BATCH_STAGES: tuple[ItemStage, ...] = (normalize_items,)
+BATCH_STAGES: tuple[ItemStage, ...] = (normalize_items, sentence_case)
 
 
 @dataclass
@@ -126,13 +127,14 @@ def build_services(settings: Settings, recognizer: Recognizer | None = None) -> 
     # Medical custom vocabularies (issue 5): the API rides on JobService; jobs read READY ones at run time.
     vocabulary_store = open_vocabulary_store(settings)
     vocabularies = VocabularyService(vocabulary_store, buckets, VocabularyLimits(media_root=settings.media_root))
+    phi = PhiLabeller()
     runner = JobRunner(recognizer, buckets, stages=BATCH_STAGES, output_is_local=stores.buckets_are_local,
-                       vocabularies=vocabulary_store)
+                       vocabularies=vocabulary_store, phi=phi)
     jobs = JobService(stores.jobs, buckets, JobLimits(settings.max_jobs_per_account, settings.media_root),
                       vocabularies)
     workers = WorkerPool(stores.jobs, runner, size=workers_here,
                          lease_s=settings.lease_seconds, requeue_on_start=stores.exclusive)
     audit = AuditLog(data_dir / "audit")
     return Services(
-        settings, keys, buckets, jobs, workers, bootstrap, audit, stream_recognizer=stream_recognizer
+        settings, keys, buckets, jobs, workers, bootstrap, audit, stream_recognizer=stream_recognizer, phi=phi
     )

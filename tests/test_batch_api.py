@@ -185,10 +185,6 @@ def test_start_refuses_invalid_requests(server: Server, transcribe: Any, case: s
 
 
 NOT_YET = [
-    {"Settings": {"ShowSpeakerLabels": True, "MaxSpeakerLabels": 2}},
-    {"Settings": {"ChannelIdentification": True}},
-    {"Settings": {"ShowAlternatives": True, "MaxAlternatives": 2}},
-    {"ContentIdentificationType": "PHI"},
     {"OutputEncryptionKMSKeyId": "alias/transcripts"},
 ]
 

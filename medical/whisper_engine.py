@@ -29,6 +29,17 @@ class EngineConfig:
     num_workers: int = 1
 
 
+def hotword_prompt(hotwords: tuple[str, ...]) -> str | None:
+    """Hotwords as a capitalized, punctuated list.
+
+    faster-whisper puts them where Whisper expects the previous text; a bare lower-case list made it
+    continue in that style (no capitals, no punctuation) for the whole file.
+    """
+    if not hotwords:
+        return None
+    return ", ".join(word[:1].upper() + word[1:] for word in hotwords) + "."
+
+
 class WhisperRecognizer:
     """Thread-safe: CTranslate2 serializes per replica; `num_workers` replicas decode in parallel."""
 
@@ -66,7 +77,7 @@ class WhisperRecognizer:
                 word_timestamps=True,
                 vad_filter=options.vad_filter,
                 vad_parameters={"min_silence_duration_ms": 500},
-                hotwords=" ".join(options.hotwords) or None,
+                hotwords=hotword_prompt(options.hotwords),
                 initial_prompt=options.prompt,
                 # Conditioning on earlier text lets one hallucination repeat for minutes on long files.
                 condition_on_previous_text=False,

@@ -35,6 +35,8 @@ class Settings:
     # Jobs decoded at once in this process; more than the cores only adds memory.
     workers: int = 1
     max_jobs_per_account: int = 250
+    # Bias decoding toward the specialty's lexicon (the term correction after decoding always runs).
+    specialty_hotwords: bool = False
     # How long a worker's claim on a job lasts without a heartbeat; a dead worker's job waits this long.
     lease_seconds: float = 60.0
     # postgresql://... for the scale-out store; unset: SQLite in the data directory.

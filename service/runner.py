@@ -49,6 +49,7 @@ class JobRunner:
         output_is_local: bool = True,
         vocabularies: VocabularyStore | None = None,
         phi: PhiLabeller | None = None,
+        specialty_hotwords: bool = False,
     ) -> None:
         self.recognizer = recognizer
         self.buckets = buckets
@@ -56,6 +57,7 @@ class JobRunner:
         self.output_is_local = output_is_local
         self.vocabularies = vocabularies
         self.phi = phi or PhiLabeller()
+        self.specialty_hotwords = specialty_hotwords
         self._nbest: WhisperNBest | None = None
 
     @property
@@ -112,7 +114,9 @@ class JobRunner:
             raise JobFailed(str(exc)) from exc
         specialty = request["Specialty"]
         entries = self._vocabulary(job)
-        hotwords = hotwords_for_job(specialty, entries)
+        # Specialty lexicon hotwords are opt-in: on the dev set they raised term recall but also made Whisper
+        # append lexicon terms nobody said at the end of short files. A vocabulary's own phrases always bias.
+        hotwords = hotwords_for_job(specialty if self.specialty_hotwords else None, entries)
         options = DecodeOptions(specialty=specialty, type=request["Type"], hotwords=hotwords)
         # Term correction needs the job's own terms, so the stage list is built per job; it runs before
         # normalization, which turns spoken numbers into digits the corrector must not touch.

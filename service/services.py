@@ -129,7 +129,7 @@ def build_services(settings: Settings, recognizer: Recognizer | None = None) -> 
     vocabularies = VocabularyService(vocabulary_store, buckets, VocabularyLimits(media_root=settings.media_root))
     phi = PhiLabeller()
     runner = JobRunner(recognizer, buckets, stages=BATCH_STAGES, output_is_local=stores.buckets_are_local,
-                       vocabularies=vocabulary_store, phi=phi)
+                       vocabularies=vocabulary_store, phi=phi, specialty_hotwords=settings.specialty_hotwords)
     jobs = JobService(stores.jobs, buckets, JobLimits(settings.max_jobs_per_account, settings.media_root),
                       vocabularies)
     workers = WorkerPool(stores.jobs, runner, size=workers_here,

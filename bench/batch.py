@@ -56,27 +56,56 @@ def _corpus(limit: int | None) -> list[tuple[str, Path, str, float]]:
     return items
 
 
-def _latency(client: Any, names: list[str], rate: float, seconds: float, threads: int = 4) -> list[float]:
-    """Paced Get and List calls from several threads; returns each call's latency in ms."""
+def _signed_calls(server: Any, names: list[str]) -> list[tuple[bytes, dict[str, str]]]:
+    """Get and List requests signed once up front: a SigV4 signature stays valid for 5 minutes, so replaying
+    them measures the server, not boto3's per-call signing and parsing (several ms of client CPU each)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    from tests.harness import KEY_ID, SECRET
+
+    signer = SigV4Auth(Credentials(KEY_ID, SECRET), "transcribe", "us-east-1")
+    calls = []
+    for index, name in enumerate(names):
+        operation, body = (("ListMedicalTranscriptionJobs", {"MaxResults": 20}) if index % 2 else
+                           ("GetMedicalTranscriptionJob", {"MedicalTranscriptionJobName": name}))
+        request = AWSRequest(method="POST", url=server.url + "/", data=json.dumps(body).encode(),
+                             headers={"Content-Type": "application/x-amz-json-1.1",
+                                      "X-Amz-Target": f"Transcribe.{operation}"})
+        signer.add_auth(request)
+        calls.append((request.body, dict(request.prepare().headers)))
+    return calls
+
+
+def _latency(server: Any, names: list[str], rate: float, seconds: float, threads: int = 4) -> list[float]:
+    """Paced Get and List calls over keep-alive connections from several threads; latency of each in ms."""
+    import http.client
+
+    calls = _signed_calls(server, names)
     samples: list[float] = []
     lock = threading.Lock()
     interval = threads / rate
 
     def worker(offset: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
         local: list[float] = []
         deadline = time.monotonic() + seconds
         next_at = time.monotonic() + offset * interval / threads
         count = offset
         while time.monotonic() < deadline:
             time.sleep(max(0.0, next_at - time.monotonic()))
+            body, headers = calls[count % len(calls)]
             began = time.perf_counter()
-            if count % 2:
-                client.list_medical_transcription_jobs(MaxResults=20)
-            else:
-                client.get_medical_transcription_job(MedicalTranscriptionJobName=names[count % len(names)])
+            connection.request("POST", "/", body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
             local.append((time.perf_counter() - began) * 1000)
+            if response.status != 200:
+                raise RuntimeError(f"Get/List answered {response.status}")
             count += 1
             next_at += interval
+        connection.close()
         with lock:
             samples.extend(local)
 
@@ -129,7 +158,7 @@ def main() -> None:
             synthetic_wer = jiwer.wer([refs[i] for i in synthetic if i < len(refs)],
                                       [hyps[i] for i in synthetic if i < len(hyps)],
                                       reference_transform=_TEXT, hypothesis_transform=_TEXT)
-            latencies = _latency(client, list(jobs), args.rate, args.seconds)
+            latencies = _latency(server, list(jobs), args.rate, args.seconds)
             rss = _peak_rss_mb(server.process.pid)
         finally:
             server.stop()

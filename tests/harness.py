@@ -218,3 +218,14 @@ def key_store(server: Server) -> Any:
     from service.store.backends import open_stores
 
     return open_stores(load_settings({"data_dir": server.data_dir}, {})).keys
+
+
+# Credentials moto_server accepts, for the server's S3 client (as AWS_* variables) and the tests' own.
+MOTO_ENV = {"AWS_ACCESS_KEY_ID": "moto-key", "AWS_SECRET_ACCESS_KEY": "moto-secret", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def moto_client(moto_url: str) -> Any:
+    return boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1",
+                        aws_access_key_id=MOTO_ENV["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=MOTO_ENV["AWS_SECRET_ACCESS_KEY"],
+                        config=Config(s3={"addressing_style": "path"}))

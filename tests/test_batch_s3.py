@@ -5,31 +5,21 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
-from tests.harness import Server, start_job, start_server, wait_for_job
-
-S3_ENV = {"AWS_ACCESS_KEY_ID": "moto-key", "AWS_SECRET_ACCESS_KEY": "moto-secret", "AWS_DEFAULT_REGION": "us-east-1"}
+from tests.harness import MOTO_ENV, Server, moto_client, start_job, start_server, wait_for_job
 
 
 @pytest.fixture(scope="module")
 def s3_backed(tmp_path_factory: pytest.TempPathFactory, moto_url: str) -> Iterator[Server]:
-    server = start_server(tmp_path_factory.mktemp("s3"), CLINSCRIBE_S3_ENDPOINT_URL=moto_url, **S3_ENV)
+    server = start_server(tmp_path_factory.mktemp("s3"), CLINSCRIBE_S3_ENDPOINT_URL=moto_url, **MOTO_ENV)
     yield server
     server.stop()
 
 
-def _moto(moto_url: str) -> Any:
-    return boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1", aws_access_key_id="moto-key",
-                        aws_secret_access_key="moto-secret", config=Config(s3={"addressing_style": "path"}))
-
-
 def test_media_from_s3_and_transcript_to_s3(s3_backed: Server, moto_url: str, fixtures_dir: Path) -> None:
-    s3 = _moto(moto_url)
+    s3 = moto_client(moto_url)
     s3.create_bucket(Bucket="hospital-media")
     s3.create_bucket(Bucket="hospital-transcripts")
     s3.put_object(Bucket="hospital-media", Key="visits/2026/en-gb.ogg",
@@ -47,7 +37,7 @@ def test_media_from_s3_and_transcript_to_s3(s3_backed: Server, moto_url: str, fi
 
 
 def test_missing_s3_object_and_bucket_fail_the_job(s3_backed: Server, moto_url: str, short_clip: bytes) -> None:
-    s3 = _moto(moto_url)
+    s3 = moto_client(moto_url)
     s3.create_bucket(Bucket="media-two")
     client = s3_backed.client("transcribe")
     start_job(client, "no-object", "s3://media-two/absent.wav", OutputBucketName="hospital-transcripts")

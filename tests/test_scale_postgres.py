@@ -7,32 +7,22 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
 
-import boto3
 import psycopg
 import pytest
-from botocore.config import Config
 
-from tests.harness import Server, start_job, start_server, wait_for_job
+from tests.harness import MOTO_ENV, Server, moto_client, start_job, start_server, wait_for_job
 from tests.pg import fresh_schema
-
-S3_ENV = {"AWS_ACCESS_KEY_ID": "moto-key", "AWS_SECRET_ACCESS_KEY": "moto-secret", "AWS_DEFAULT_REGION": "us-east-1"}
-
-
-def _s3(moto_url: str) -> Any:
-    return boto3.client("s3", endpoint_url=moto_url, region_name="us-east-1", aws_access_key_id="moto-key",
-                        aws_secret_access_key="moto-secret", config=Config(s3={"addressing_style": "path"}))
 
 
 def test_two_api_three_workers_fifty_jobs_exactly_once(tmp_path: Path, moto_url: str, short_clip: bytes) -> None:
-    s3 = _s3(moto_url)
+    s3 = moto_client(moto_url)
     s3.create_bucket(Bucket="scale-media")
     s3.create_bucket(Bucket="scale-out")
     s3.put_object(Bucket="scale-media", Key="clip.wav", Body=short_clip)
     with fresh_schema() as database_url:
         # One keyring for all: every process must open what any other sealed.
-        env = {**S3_ENV, "CLINSCRIBE_DATABASE_URL": database_url, "CLINSCRIBE_S3_ENDPOINT_URL": moto_url,
+        env = {**MOTO_ENV, "CLINSCRIBE_DATABASE_URL": database_url, "CLINSCRIBE_S3_ENDPOINT_URL": moto_url,
                "CLINSCRIBE_KEYRING_PATH": str(tmp_path / "keyring.json"), "CLINSCRIBE_CPU_THREADS": "1",
                "CLINSCRIBE_LEASE_SECONDS": "6"}
         servers: list[Server] = []
